@@ -1,0 +1,192 @@
+"""Select the real ANT news articles that khabar annotates for events.
+
+Reads the ANT v2.1 multisource corpus (read-only; one JSON object per line with
+docno, url, src, cat, title, time, text) and writes ``training/raw/articles.jsonl``:
+one JSON object per selected article with keys id, date (ISO, from ``time`` in its
+own time zone), source (url), cat, src, title, text (byte-for-byte as in the
+corpus), words (whitespace word count) and split ("train"/"dev").
+
+Selection:
+  * pool: middleEast and internationalNews articles of 120-320 words dated 2018,
+    mostly Arabic script, not (almost) only boilerplate lines;
+  * greedy order, so the first articles are the most useful: each step takes the
+    candidate covering the most event types whose keyword quota (--target each)
+    is still unmet, with bonuses for under-represented sources and months and a
+    seeded random tie-break;
+  * a candidate whose word 5-gram Jaccard or containment with any already
+    selected article exceeds --max-sim is rejected (ANT repeats stories across
+    outlets), so no story appears twice, hence never in both train and dev;
+  * split = "dev" when sha1(id) mod 100 < --dev-pct, else "train".
+
+Usage:
+  python scripts/select_articles.py \
+      --corpus /work/shared/data/ant/ant_v2.1_multisource.jsonl.gz \
+      --out training/raw/articles.jsonl
+Standard library only; deterministic for a given corpus and seed.
+"""
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import re
+from collections import Counter
+from email.utils import parsedate_to_datetime
+
+CATS = ("middleEast", "internationalNews")
+# Arabic proclitics (wa/fa + bi/li/ka/sa + al/ll) that may precede a keyword.
+P = r"(?<!\w)(?:و|ف)?(?:ب|ل|ك|س)?(?:ال|ل)?"
+VERB = r"(?:ت|وا|ا|ن|نا|ه|ها|هم)?(?!\w)"  # verb suffixes, for short stems
+EVENT_KEYWORDS = {  # written with hamza; matched on a normalised copy of the text
+    "Arrest": [r"اعتقال\w*", r"اعتقل\w*", r"احتجز\w*", r"احتجاز\w*", r"قبض(?:ت|وا)?(?!\w)"],
+    "Protest": [r"مظاهر(?:ة|ات)\w*", r"احتجاج\w*", r"تظاهر\w*", r"اعتصام\w*", r"إضراب\w*"],
+    "Injure": [r"أصيب\w*", r"إصاب(?:ة|ات)\w*", r"جرحى", r"جريح\w*"],
+    "Displace": [r"نزوح\w*", r"نزح\w*", r"لاجئ\w*", r"تهجير\w*", r"إجلاء\w*",
+                 r"(?<![سكلب])فر(?:وا|ت)?(?!\w)", r"فرار\w*"],
+    "Agreement": [r"اتفاق\w*", r"هدن(?:ة|ات)\w*", r"وقف\s+إطلاق\s+النار", r"توقيع\w*"],
+    "Die": [r"قتل\w*", r"مقتل\w*", r"قتلى"],
+    "Attack": [r"غار(?:ة|ات|تين|تان)(?!\w)", r"قصف\w*", r"هجوم\w*", r"هجمات\w*", r"اشتباك\w*"],
+    "TakeControl": [r"سيطر\w*", r"استعاد\w*", r"اقتحم\w*", r"اقتحام\w*"],
+    "Meet": [r"التق(?:ى|ت|وا|يا)(?!\w)", r"اجتماع(?:ات|ا|ه|ها|هم|ين)?(?!\w)",
+             r"قم(?:ة|م)(?!\w)", r"لقاء\w*"],
+    "Communicate": [r"اتصالا?\s+هاتفي\w*", r"مكالم\w*"],
+    "Transport": [r"وصل" + VERB, r"زار" + VERB, r"توجه" + VERB, r"انسحب\w*"],
+}
+ARABIC = re.compile(r"[\u0621-\u064A]")
+LATIN = re.compile(r"[A-Za-z]")
+DIACRITICS = re.compile(r"[\u064B-\u0652\u0640]")  # harakat, shadda, sukun, tatweel
+
+
+def normalise(s):
+    """Matching-only normalisation: drop diacritics, unify alef forms and ya."""
+    s = DIACRITICS.sub("", s)
+    return s.translate(str.maketrans("أإآى", "اااي"))
+
+
+PATTERNS = {ev: re.compile("|".join(P + "(?:" + normalise(k) + ")" for k in kws))
+            for ev, kws in EVENT_KEYWORDS.items()}
+
+
+def event_types(text):
+    t = normalise(text)
+    return frozenset(ev for ev, pat in PATTERNS.items() if pat.search(t))
+
+
+def shingles(text, n=5):
+    toks = re.findall(r"\w+", normalise(text))
+    return {" ".join(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1))}
+
+
+def too_similar(a, b, limit):
+    inter = len(a & b)
+    if not inter:
+        return False
+    return inter / len(a | b) > limit or inter / min(len(a), len(b)) > limit
+
+
+def load_pool(path, lo, hi):
+    """Read the corpus, keep plausible candidates; return (pool, reject counts)."""
+    docs, rejected = [], Counter()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["cat"] not in CATS:
+                continue
+            d["words"] = len(d["text"].split())
+            if not lo <= d["words"] <= hi:
+                continue
+            dt = parsedate_to_datetime(d["time"])  # keeps the stamp's own zone
+            if dt.year != 2018:
+                rejected["not dated 2018"] += 1
+                continue
+            d["date"] = dt.date().isoformat()
+            docs.append(d)
+    # Boilerplate lines: no letters (separators) or repeated in >= 10 pool texts.
+    line_df = Counter(ln for d in docs for ln in {l.strip() for l in d["text"].split("\n")})
+    pool = []
+    for d in docs:
+        n_ar = len(ARABIC.findall(d["text"]))
+        if n_ar < 0.8 * (n_ar + len(LATIN.findall(d["text"]))):
+            rejected["mostly non-Arabic"] += 1
+            continue
+        content = sum(len(l.split()) for l in d["text"].split("\n")
+                      if line_df[l.strip()] < 10 and ARABIC.search(l))
+        if content < 100:
+            rejected["boilerplate"] += 1
+            continue
+        d["events"] = event_types(d["text"])
+        pool.append(d)
+    return pool, rejected
+
+
+def select(pool, n, target, max_sim, seed):
+    rng = random.Random(seed)
+    pool = sorted(pool, key=lambda d: d["docno"])
+    rng.shuffle(pool)
+    for i, d in enumerate(pool):
+        d["tiebreak"] = i / len(pool)  # seeded, in [0, 1)
+    srcs = sorted({d["src"] for d in pool})
+    months = sorted({d["date"][:7] for d in pool})
+    ev_n, src_n, month_n = Counter(), Counter(), Counter()
+    chosen, chosen_sh, n_dup = [], [], 0
+
+    def score(d):
+        k = len(chosen) + 1
+        need = sum(max(0, target - ev_n[e]) / target for e in d["events"])
+        return (2.0 * need + 0.1 * len(d["events"])
+                + 1.0 * max(0.0, 1 - src_n[d["src"]] * len(srcs) / k)
+                + 0.5 * max(0.0, 1 - month_n[d["date"][:7]] * len(months) / k)
+                + 0.2 * d["tiebreak"])
+
+    alive = list(pool)
+    while len(chosen) < n and alive:
+        best = max(alive, key=score)
+        alive.remove(best)
+        sh = shingles(best["text"])
+        if any(too_similar(sh, s, max_sim) for s in chosen_sh):
+            n_dup += 1
+            continue
+        chosen.append(best)
+        chosen_sh.append(sh)
+        ev_n.update(best["events"])
+        src_n[best["src"]] += 1
+        month_n[best["date"][:7]] += 1
+    return chosen, n_dup
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default="/work/shared/data/ant/ant_v2.1_multisource.jsonl.gz")
+    ap.add_argument("--out", default="training/raw/articles.jsonl")
+    ap.add_argument("--n", type=int, default=260, help="articles to select")
+    ap.add_argument("--min-words", type=int, default=120)
+    ap.add_argument("--max-words", type=int, default=320)
+    ap.add_argument("--target", type=int, default=40, help="articles wanted per event type")
+    ap.add_argument("--max-sim", type=float, default=0.2, help="5-gram Jaccard/containment cap")
+    ap.add_argument("--dev-pct", type=int, default=15)
+    ap.add_argument("--seed", type=int, default=13)
+    a = ap.parse_args()
+
+    pool, rejected = load_pool(a.corpus, a.min_words, a.max_words)
+    print(f"pool: {len(pool)} candidates; rejected: {dict(rejected)}")
+    chosen, n_dup = select(pool, a.n, a.target, a.max_sim, a.seed)
+    print(f"selected {len(chosen)}; skipped {n_dup} near-duplicates (> {a.max_sim})")
+    with open(a.out, "w", encoding="utf-8") as f:
+        for d in chosen:
+            h = int(hashlib.sha1(d["docno"].encode("utf-8")).hexdigest(), 16)
+            d["split"] = "dev" if h % 100 < a.dev_pct else "train"
+            rec = {"id": d["docno"], "date": d["date"], "source": d["url"], "cat": d["cat"],
+                   "src": d["src"], "title": d["title"], "text": d["text"],
+                   "words": d["words"], "split": d["split"]}
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(f"wrote {a.out}: {sum(d['words'] for d in chosen)} words")
+    for key in ("cat", "src", "split"):
+        print(f"{key}: {dict(sorted(Counter(d[key] for d in chosen).items()))}")
+    print(f"month: {dict(sorted(Counter(d['date'][:7] for d in chosen).items()))}")
+    ev = Counter(e for d in chosen for e in d["events"])
+    print("event-type keyword coverage (articles):",
+          ", ".join(f"{e} {ev[e]}" for e in EVENT_KEYWORDS))
+
+
+if __name__ == "__main__":
+    main()
