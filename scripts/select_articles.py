@@ -16,7 +16,9 @@ Selection:
   * a candidate whose word 5-gram Jaccard or containment with any already
     selected article exceeds --max-sim is rejected (ANT repeats stories across
     outlets), so no story appears twice, hence never in both train and dev;
-  * split = "dev" when sha1(id) mod 100 < --dev-pct, else "train".
+  * split = "dev" when sha1(story id) mod 100 < --dev-pct, else "train", where
+    a story groups selected articles a few days apart with a large share of
+    content words in common (reworded retellings), keyed by its smallest id.
 
 Usage:
   python scripts/select_articles.py \
@@ -31,6 +33,7 @@ import json
 import random
 import re
 from collections import Counter
+from datetime import date
 from email.utils import parsedate_to_datetime
 
 CATS = ("middleEast", "internationalNews")
@@ -84,6 +87,36 @@ def too_similar(a, b, limit):
     return inter / len(a | b) > limit or inter / min(len(a), len(b)) > limit
 
 
+def assign_splits(chosen, dev_pct, days=3, overlap=0.3):
+    """split = dev iff sha1(story id) % 100 < dev_pct. A story groups articles
+    dated <= `days` apart sharing >= `overlap` of their content words (4+ letters;
+    share of the smaller set), so reworded retellings that pass the 5-gram
+    filter still land in one split; the story id is its smallest member id."""
+    words = [{w for w in re.findall(r"\w+", normalise(d["text"])) if len(w) > 3}
+             for d in chosen]
+    dates = [date.fromisoformat(d["date"]) for d in chosen]
+    parent = list(range(len(chosen)))
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(chosen)):
+        for j in range(i):
+            if (abs((dates[i] - dates[j]).days) <= days and
+                    len(words[i] & words[j]) >= overlap * min(len(words[i]), len(words[j]))):
+                parent[root(i)] = root(j)
+    story = {}
+    for i, d in enumerate(chosen):
+        story.setdefault(root(i), []).append(d["docno"])
+    for i, d in enumerate(chosen):
+        sid = min(story[root(i)])
+        h = int(hashlib.sha1(sid.encode("utf-8")).hexdigest(), 16)
+        d["split"] = "dev" if h % 100 < dev_pct else "train"
+    return sum(len(v) > 1 for v in story.values())
+
+
 def load_pool(path, lo, hi):
     """Read the corpus, keep plausible candidates; return (pool, reject counts)."""
     docs, rejected = [], Counter()
@@ -127,13 +160,16 @@ def select(pool, n, target, max_sim, seed):
         d["tiebreak"] = i / len(pool)  # seeded, in [0, 1)
     srcs = sorted({d["src"] for d in pool})
     months = sorted({d["date"][:7] for d in pool})
+    freq = Counter(e for d in pool for e in d["events"])
+    rarity = {e: (max(freq.values()) / max(1, freq[e])) ** 0.5 for e in freq}
     ev_n, src_n, month_n = Counter(), Counter(), Counter()
     chosen, chosen_sh, n_dup = [], [], 0
 
     def score(d):
         k = len(chosen) + 1
-        need = sum(max(0, target - ev_n[e]) / target for e in d["events"])
+        need = sum(rarity[e] * max(0, target - ev_n[e]) / target for e in d["events"])
         return (2.0 * need + 0.1 * len(d["events"])
+                - 0.3 * (d["words"] - 120) / 200  # prefer shorter: less to annotate
                 + 1.0 * max(0.0, 1 - src_n[d["src"]] * len(srcs) / k)
                 + 0.5 * max(0.0, 1 - month_n[d["date"][:7]] * len(months) / k)
                 + 0.2 * d["tiebreak"])
@@ -171,10 +207,10 @@ def main():
     print(f"pool: {len(pool)} candidates; rejected: {dict(rejected)}")
     chosen, n_dup = select(pool, a.n, a.target, a.max_sim, a.seed)
     print(f"selected {len(chosen)}; skipped {n_dup} near-duplicates (> {a.max_sim})")
+    n_groups = assign_splits(chosen, a.dev_pct)
+    print(f"{n_groups} multi-article stories (related retellings) kept within one split")
     with open(a.out, "w", encoding="utf-8") as f:
         for d in chosen:
-            h = int(hashlib.sha1(d["docno"].encode("utf-8")).hexdigest(), 16)
-            d["split"] = "dev" if h % 100 < a.dev_pct else "train"
             rec = {"id": d["docno"], "date": d["date"], "source": d["url"], "cat": d["cat"],
                    "src": d["src"], "title": d["title"], "text": d["text"],
                    "words": d["words"], "split": d["split"]}
