@@ -44,8 +44,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_doc(article: dict, schema: Schema):
-    spec = SPECS / f"{article['id']}.spec"
+def build_doc(article: dict, schema: Schema, specs: Path = SPECS):
+    spec = specs / f"{article['id']}.spec"
     return read_compact(spec, article["text"], schema, doc_id=article["id"], date=article["date"],
                         meta={"source": article["source"]})
 
@@ -54,7 +54,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     articles, schema = load_articles(), Schema.default()
     bad = 0
     for doc_id in args.ids:
-        doc, problems = build_doc(articles[doc_id], schema)
+        if doc_id not in articles:
+            print(f"{doc_id}: no such article in {ARTICLES}")
+            bad += 1
+            continue
+        if not (Path(args.specs) / f"{doc_id}.spec").exists():
+            print(f"{Path(args.specs) / (doc_id + '.spec')}: no spec file yet")
+            bad += 1
+            continue
+        doc, problems = build_doc(articles[doc_id], schema, Path(args.specs))
         for p in problems:
             print(p)
         bad += bool(problems)
@@ -105,6 +113,7 @@ def main() -> int:
     s = sub.add_parser("check")
     s.add_argument("ids", nargs="+")
     s.add_argument("--render", action="store_true", help="print each sentence with its annotations")
+    s.add_argument("--specs", default=str(SPECS), help="folder of .spec files (default: training/annotations)")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("build")
     s.set_defaults(func=cmd_build)

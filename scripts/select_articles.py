@@ -1,18 +1,17 @@
 """Select the real ANT news articles that khabar annotates for events.
 
-Reads the ANT v2.1 multisource corpus (read-only; one JSON object per line with
-docno, url, src, cat, title, time, text) and writes ``training/raw/articles.jsonl``:
-one JSON object per selected article with keys id, date (ISO, from ``time`` in its
-own time zone), source (url), cat, src, title, text (byte-for-byte as in the
-corpus), words (whitespace word count) and split ("train"/"dev").
+Reads the ANT v2.1 multisource corpus (JSON lines: docno, url, src, cat, title,
+time, text; never modified) and writes ``training/raw/articles.jsonl``: per article
+id, date (ISO, from ``time`` in its own zone), source (url), cat, src, title, text
+(byte-for-byte as in the corpus), words (whitespace count), split (train/dev).
 
 Selection:
   * pool: middleEast and internationalNews articles of 120-320 words dated 2018,
     mostly Arabic script, not (almost) only boilerplate lines;
   * greedy order, so the first articles are the most useful: each step takes the
     candidate covering the most event types whose keyword quota (--target each)
-    is still unmet, with bonuses for under-represented sources and months and a
-    seeded random tie-break;
+    is still unmet (rarer types weigh more), with bonuses for shorter texts and
+    under-represented sources and months, and a seeded random tie-break;
   * a candidate whose word 5-gram Jaccard or containment with any already
     selected article exceeds --max-sim is rejected (ANT repeats stories across
     outlets), so no story appears twice, hence never in both train and dev;
@@ -20,16 +19,14 @@ Selection:
     a story groups selected articles a few days apart with a large share of
     content words in common (reworded retellings), keyed by its smallest id.
 
-Usage:
-  python scripts/select_articles.py \
-      --corpus /work/shared/data/ant/ant_v2.1_multisource.jsonl.gz \
-      --out training/raw/articles.jsonl
-Standard library only; deterministic for a given corpus and seed.
+Usage (standard library only; deterministic for a given corpus and seed):
+  python scripts/select_articles.py --out training/raw/articles.jsonl
 """
 import argparse
 import gzip
 import hashlib
 import json
+import os
 import random
 import re
 from collections import Counter
@@ -82,9 +79,7 @@ def shingles(text, n=5):
 
 def too_similar(a, b, limit):
     inter = len(a & b)
-    if not inter:
-        return False
-    return inter / len(a | b) > limit or inter / min(len(a), len(b)) > limit
+    return inter > 0 and (inter / len(a | b) > limit or inter / min(len(a), len(b)) > limit)
 
 
 def assign_splits(chosen, dev_pct, days=3, overlap=0.3):
@@ -98,10 +93,7 @@ def assign_splits(chosen, dev_pct, days=3, overlap=0.3):
     parent = list(range(len(chosen)))
 
     def root(i):
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
+        return i if parent[i] == i else root(parent[i])
     for i in range(len(chosen)):
         for j in range(i):
             if (abs((dates[i] - dates[j]).days) <= days and
@@ -111,8 +103,7 @@ def assign_splits(chosen, dev_pct, days=3, overlap=0.3):
     for i, d in enumerate(chosen):
         story.setdefault(root(i), []).append(d["docno"])
     for i, d in enumerate(chosen):
-        sid = min(story[root(i)])
-        h = int(hashlib.sha1(sid.encode("utf-8")).hexdigest(), 16)
+        h = int(hashlib.sha1(min(story[root(i)]).encode("utf-8")).hexdigest(), 16)
         d["split"] = "dev" if h % 100 < dev_pct else "train"
     return sum(len(v) > 1 for v in story.values())
 
@@ -209,6 +200,7 @@ def main():
     print(f"selected {len(chosen)}; skipped {n_dup} near-duplicates (> {a.max_sim})")
     n_groups = assign_splits(chosen, a.dev_pct)
     print(f"{n_groups} multi-article stories (related retellings) kept within one split")
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out, "w", encoding="utf-8") as f:
         for d in chosen:
             rec = {"id": d["docno"], "date": d["date"], "source": d["url"], "cat": d["cat"],
