@@ -1,0 +1,90 @@
+"""From head outputs to spans and typed events (written by hand: no library decodes this schema).
+
+Word-level BIO labels become spans (an ``I-`` after ``O`` or after another type opens a span, as in
+conlleval); the clitic head moves a span's start past proclitic letters; every (trigger, entity)
+pair of a sentence gets the best role the schema allows for that event and entity type, or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from khabar.document import Argument, Entity, Event, Span
+from khabar.encoding import LabelSet, SentenceFeatures
+from khabar.text import allowed_proclitic_lengths
+
+
+@dataclass(frozen=True)
+class WordSpan:
+    """A predicted span over words ``first..last`` (global word indices) with its char offsets."""
+
+    first: int
+    last: int
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+def decode_spans(feats: SentenceFeatures, word0: int, probs: torch.Tensor, clitic_probs: torch.Tensor,
+                 labels: LabelSet, text: str) -> list[WordSpan]:
+    """Spans of one sentence from its words' label and clitic probabilities (rows word0..)."""
+    best_p, best = probs[word0: word0 + len(feats.words)].max(-1)
+    best, best_p = best.tolist(), best_p.tolist()
+    names = labels.labels
+    spans: list[WordSpan] = []
+    cur: list | None = None  # [first, last, type, scores]
+
+    def close() -> None:
+        if cur is None:
+            return
+        first, last, typ, scores = cur
+        w = feats.words[first - word0]
+        allowed = allowed_proclitic_lengths(w)
+        cp = clitic_probs[first]
+        k = max(allowed, key=lambda j: float(cp[j]))
+        start = w.starts[k]
+        spans.append(WordSpan(first, last, typ, start, feats.words[last - word0].end, sum(scores) / len(scores)))
+
+    for i, lab_idx in enumerate(best):
+        g = word0 + i
+        lab = names[lab_idx]
+        if lab == "O":
+            close()
+            cur = None
+            continue
+        prefix, typ = lab[0], lab[2:]
+        if prefix == "I" and cur is not None and cur[2] == typ:
+            cur[1] = g
+            cur[3].append(best_p[i])
+        else:
+            close()
+            cur = [g, g, typ, [best_p[i]]]
+    close()
+    return spans
+
+
+def decode_events(text: str, entities: list[tuple[WordSpan, Entity]], triggers: list[WordSpan],
+                  role_probs: torch.Tensor | None, pairs: list[tuple[int, int]], labels: LabelSet) -> list[Event]:
+    """Events from triggers and the role probabilities of (trigger index, entity index) pairs."""
+    schema = labels.schema
+    args: dict[int, list[Argument]] = {i: [] for i in range(len(triggers))}
+    if role_probs is not None and pairs:
+        roles = labels.roles
+        for (t, e), p in zip(pairs, role_probs):
+            ev_type = triggers[t].type
+            ent = entities[e][1]
+            # best role the schema allows for this event and entity type, against "no role"
+            best, best_p = 0, float(p[0])
+            for r in range(1, len(roles)):
+                if schema.allows(ev_type, roles[r], ent.type) and float(p[r]) > best_p:
+                    best, best_p = r, float(p[r])
+            if best:
+                args[t].append(Argument(roles[best], ent, round(best_p, 4)))
+    events = []
+    for i, t in enumerate(triggers):
+        trig = Span(t.start, t.end, text[t.start:t.end])
+        events.append(Event(t.type, trig, tuple(args[i]), round(t.score, 4)))
+    return events
