@@ -91,8 +91,34 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pred = list(read(args.pred, format=args.format))
         schema = None
     report = evaluate(gold, pred, schema=schema)
-    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) if args.json else report.table())
+    result = report.to_dict()
+    tags = token_scores(gold, pred)
+    if tags is not None:
+        result["tokens"] = tags
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(report.table())
+        if tags is not None:
+            for mode in ("default", "strict"):
+                m = tags[mode]
+                print(f"seqeval {mode:<8} P {100 * m['precision']:.1f}  R {100 * m['recall']:.1f}  F1 {100 * m['f1']:.1f}")
     return 0
+
+
+def token_scores(gold: list[Document], pred: list[Document]) -> dict | None:
+    """seqeval default/strict scores when the gold documents carry CoNLL token boundaries."""
+    from khabar.scoring import evaluate_tags, to_bio
+
+    if not gold or not all("tokens" in d.meta for d in gold):
+        return None
+    by_id = {d.id: d for d in pred}
+    gold_tags, pred_tags = [], []
+    for g in gold:
+        sentences = [[tuple(t) for t in g.meta["tokens"]]]
+        gold_tags.extend(to_bio(g, sentences))
+        pred_tags.extend(to_bio(by_id[g.id], sentences))
+    return evaluate_tags(gold_tags, pred_tags)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -24,7 +24,9 @@ class DatasetConfig:
     entity_types: list[str] | None = None  # None: all schema entity types
     events: bool = True
     type_sets: dict[str, list[str]] = field(default_factory=dict)  # corpus type -> schema types it may be
-    limit: int | None = None  # use at most this many documents (tiny runs)
+    start: int | None = None  # use documents[start:stop] (Python slice; negative counts from the end),
+    stop: int | None = None  # e.g. a dev set cut from the end of a train file
+    clitics: bool = True  # train the clitic head on this data (False where spans keep proclitics, e.g. ANERcorp)
     name: str | None = None
 
 

@@ -110,12 +110,14 @@ def window_owners(spans: Sequence[tuple[int, int]], n_words: int) -> list[tuple[
 
 def gold_features(doc: Document, doc_index: int, tokenizer, labels: LabelSet,
                   entity_types: Sequence[str] | None = None, annotates_events: bool = True,
-                  type_sets: dict[str, Sequence[str]] | None = None) -> tuple[list[SentenceFeatures], list[str]]:
+                  type_sets: dict[str, Sequence[str]] | None = None,
+                  clitics: bool = True) -> tuple[list[SentenceFeatures], list[str]]:
     """Training features of a gold document, and the annotations that cannot be placed on words.
 
     ``entity_types``: the entity types the dataset annotates (None = all); a word outside any gold
     span may carry any type the dataset does not annotate, so the loss does not punish it.
     ``type_sets`` widens a corpus type to several schema types (ANERcorp ``LOC`` may be GPE/LOC/FAC).
+    ``clitics=False`` leaves the clitic head untrained on corpora whose spans keep proclitics.
     """
     schema = labels.schema
     index = labels.index
@@ -147,7 +149,7 @@ def gold_features(doc: Document, doc_index: int, tokenizer, labels: LabelSet,
             allowed[first] = {index[f"B-{t}"] for t in types}
             for i in range(first + 1, last + 1):
                 allowed[i] = {index[f"I-{t}"] for t in types}
-            strip[first] = k
+            strip[first] = k if clitics else -1
             span_of[id(obj)] = len(spans)
             spans.append((first, last, typ))
         roles = []

@@ -33,7 +33,7 @@ def read_dataset(d: DatasetConfig, schema: Schema) -> list[Document]:
 
     options = {"corpus": d.corpus} if d.corpus else {}
     docs = list(read(d.path, format=d.format, schema=schema, **options))
-    return docs[: d.limit] if d.limit else docs
+    return docs[d.start:d.stop]
 
 
 def build_features(docs_by_set: list[tuple[DatasetConfig, list[Document]]], tokenizer, labels: LabelSet):
@@ -41,7 +41,7 @@ def build_features(docs_by_set: list[tuple[DatasetConfig, list[Document]]], toke
     problems: list[str] = []
     for d, docs in docs_by_set:
         for i, doc in enumerate(docs):
-            f, p = gold_features(doc, i, tokenizer, labels, d.entity_types, d.events, d.type_sets)
+            f, p = gold_features(doc, i, tokenizer, labels, d.entity_types, d.events, d.type_sets, d.clitics)
             feats.extend(f)
             problems.extend(p)
     return feats, problems
