@@ -22,13 +22,15 @@ __all__ = [
 ]
 
 
-def validate_files(paths, schema: Schema | None = None, format: str | None = None) -> list[str]:
-    """Every problem in the given annotated files, as ``file:line: what`` messages."""
+def validate_files(paths, schema: Schema | None = None, format: str | None = None, **options) -> list[str]:
+    """Every problem in the given annotated files, as ``file:line: what`` messages.
+
+    ``options`` go to the CoNLL reader (``corpus=``, ``span_edges=``)."""
     from khabar.formats import iter_checked
 
     problems = []
     for path in paths:
-        for where, _doc, doc_problems in iter_checked(path, format, schema):
+        for where, _doc, doc_problems in iter_checked(path, format, schema, **options):
             problems.extend(f"{where}: {p}" for p in doc_problems)
     return problems
 

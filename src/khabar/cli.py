@@ -18,7 +18,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from khabar.schema import Schema
 
     schema = Schema.load(args.schema) if args.schema else Schema.default()
-    problems = validate_files(args.files, schema=schema, format=args.format)
+    options = {"corpus": args.corpus, "span_edges": not args.lenient_edges} if (args.corpus or args.lenient_edges) else {}
+    problems = validate_files(args.files, schema=schema, format=args.format, **options)
     for p in problems:
         print(p)
     if problems:
@@ -36,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--schema", help="schema YAML (default: schema v1)")
     p.add_argument("--format", choices=["jsonl", "brat", "conll"])
+    p.add_argument("--corpus", help="CoNLL label map from configs/corpora.yaml (e.g. anercorp, wojood)")
+    p.add_argument("--lenient-edges", action="store_true", help="CoNLL: accept spans that start or end on punctuation")
     p.set_defaults(func=cmd_validate)
 
     from khabar import cli_model

@@ -81,14 +81,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if not args.data:
             raise SystemExit("khabar evaluate: --model needs DATA")
         extractor = Extractor.load(args.model)
-        gold = list(read(args.data, format=args.format, schema=extractor.labels.schema))
+        gold = list(read(args.data, format=args.format, schema=extractor.labels.schema, **_conll_options(args)))
         pred = list(extractor.pipe([d.text for d in gold], ids=[d.id for d in gold], dates=[d.date for d in gold]))
         schema = extractor.labels.schema
     else:
         if not (args.gold and args.pred):
             raise SystemExit("khabar evaluate: give --gold G --pred P, or --model M DATA")
-        gold = list(read(args.gold, format=args.format))
-        pred = list(read(args.pred, format=args.format))
+        gold = list(read(args.gold, format=args.format, **_conll_options(args, args.gold)))
+        pred = list(read(args.pred, format=args.format, **_conll_options(args, args.pred)))
         schema = None
     report = evaluate(gold, pred, schema=schema)
     result = report.to_dict()
@@ -104,6 +104,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 m = tags[mode]
                 print(f"seqeval {mode:<8} P {100 * m['precision']:.1f}  R {100 * m['recall']:.1f}  F1 {100 * m['f1']:.1f}")
     return 0
+
+
+def _conll_options(args: argparse.Namespace, path: str | None = None) -> dict:
+    """Reader options for CoNLL data: the corpus label map and the span-edge rule."""
+    from khabar.formats import detect_format
+
+    if (args.format or detect_format(path or args.data)) != "conll":
+        return {}
+    return {"corpus": args.corpus, "span_edges": not args.lenient_edges}
 
 
 def token_scores(gold: list[Document], pred: list[Document]) -> dict | None:
@@ -145,6 +154,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pred")
     p.add_argument("--format", choices=["jsonl", "brat", "conll"])
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--corpus", help="CoNLL label map from configs/corpora.yaml (e.g. anercorp)")
+    p.add_argument("--lenient-edges", action="store_true",
+                   help="CoNLL: accept spans that start or end on punctuation (ANERcorp has 11 such tokens)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("train", help="fine-tune a model from a YAML config")

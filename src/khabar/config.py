@@ -27,6 +27,7 @@ class DatasetConfig:
     start: int | None = None  # use documents[start:stop] (Python slice; negative counts from the end),
     stop: int | None = None  # e.g. a dev set cut from the end of a train file
     clitics: bool = True  # train the clitic head on this data (False where spans keep proclitics, e.g. ANERcorp)
+    span_edges: bool = True  # enforce "spans start and end on letters" (False for CoNLL corpora whose tokens keep punctuation)
     name: str | None = None
 
 

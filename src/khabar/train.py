@@ -29,10 +29,11 @@ from khabar.schema import Schema
 
 
 def read_dataset(d: DatasetConfig, schema: Schema) -> list[Document]:
-    from khabar.formats import read
+    from khabar.formats import detect_format, read
 
-    options = {"corpus": d.corpus} if d.corpus else {}
-    docs = list(read(d.path, format=d.format, schema=schema, **options))
+    fmt = d.format or detect_format(d.path)
+    options = {"corpus": d.corpus, "span_edges": d.span_edges} if fmt == "conll" else {}
+    docs = list(read(d.path, format=fmt, schema=schema, **options))
     return docs[d.start:d.stop]
 
 

@@ -24,8 +24,12 @@ def _edge_problem(text: str, span: Span) -> str | None:
     return None
 
 
-def span_problems(text: str, span: Span, what: str) -> Iterator[str]:
-    """Offsets inside the text, non-empty, matching ``text`` field, starting and ending on letters."""
+def span_problems(text: str, span: Span, what: str, *, edges: bool = True) -> Iterator[str]:
+    """Offsets inside the text, non-empty, matching ``text`` field, starting and ending on letters.
+
+    ``edges=False`` skips the last rule (GUIDELINES §2), for token-level corpora whose spans are whole
+    tokens that may carry punctuation (ANERcorp ``محمد ب.``).
+    """
     if not (0 <= span.start < span.end <= len(text)):
         yield f"{what}: offsets [{span.start}:{span.end}] are outside the text (length {len(text)}) or empty"
         return
@@ -33,25 +37,28 @@ def span_problems(text: str, span: Span, what: str) -> Iterator[str]:
     if actual != span.text:
         yield f"{what}: text {span.text!r} does not match text[{span.start}:{span.end}] = {actual!r}"
         return
-    edge = _edge_problem(text, span)
+    edge = _edge_problem(text, span) if edges else None
     if edge:
         yield f"{what} {span.text!r} [{span.start}:{span.end}] {edge}"
 
 
-def document_problems(doc: Document, schema: Schema) -> list[str]:
-    """Every way ``doc`` breaks the schema or the span rules; an empty list when it is valid."""
+def document_problems(doc: Document, schema: Schema, *, span_edges: bool = True) -> list[str]:
+    """Every way ``doc`` breaks the schema or the span rules; an empty list when it is valid.
+
+    ``span_edges=False`` leaves out the "starts and ends on a letter" rule (see :func:`span_problems`).
+    """
     problems: list[str] = []
     text = doc.text
     for e in doc.entities:
         where = f"entity {e.id or ''} ({e.type})".replace("  ", " ")
         if e.type not in schema.entity_types:
             problems.append(f"{where}: unknown entity type {e.type!r}")
-        problems.extend(span_problems(text, e.span, where))
+        problems.extend(span_problems(text, e.span, where, edges=span_edges))
     for v in doc.events:
         where = f"event {v.id or ''} ({v.type})".replace("  ", " ")
         if v.type not in schema.event_types:
             problems.append(f"{where}: unknown event type {v.type!r}")
-        problems.extend(span_problems(text, v.trigger, f"{where} trigger"))
+        problems.extend(span_problems(text, v.trigger, f"{where} trigger", edges=span_edges))
         roles = schema.event_types.get(v.type, {})
         for a in v.arguments:
             if v.type in schema.event_types and a.role not in roles:
