@@ -82,7 +82,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     articles, schema = load_articles(), Schema.default()
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     splits: dict[str, list[str]] = {"train": [], "dev": []}
     problems = []
     for spec in sorted(SPECS.glob("*.spec")):
@@ -98,9 +99,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
         return 1
     for name, lines in splits.items():
-        (OUT / f"{name}.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        print(f"{OUT / (name + '.jsonl')}: {len(lines)} documents")
-    shutil.copyfile(SEED, OUT / "seed.jsonl")
+        (out / f"{name}.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        print(f"{out / (name + '.jsonl')}: {len(lines)} documents")
+    shutil.copyfile(SEED, out / "seed.jsonl")
     return 0
 
 
@@ -116,6 +117,7 @@ def main() -> int:
     s.add_argument("--specs", default=str(SPECS), help="folder of .spec files (default: training/annotations)")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("build")
+    s.add_argument("--out", default=str(OUT), help="output folder (default: training/data)")
     s.set_defaults(func=cmd_build)
     args = p.parse_args()
     return args.func(args)

@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KhabarError, FileNotFoundError, IsADirectoryError, PermissionError) as e:
         print(f"khabar {args.command}: error: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into head & co.
+        return 0
     except KeyboardInterrupt:
         print(f"khabar {args.command}: interrupted", file=sys.stderr)
         return 130

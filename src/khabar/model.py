@@ -89,8 +89,11 @@ class KhabarModel(nn.Module):
             "encoder_config": self.encoder.config.to_dict(),
         }
 
-    def save(self, directory: str | Path, tokenizer, extra: dict[str, Any] | None = None) -> None:
-        """Write the model directory: config, weights, tokenizer and schema."""
+    def save(self, directory: str | Path, tokenizer, extra: dict[str, Any] | None = None, half: bool = False) -> None:
+        """Write the model directory: config, weights, tokenizer and schema.
+
+        ``half=True`` stores weights as float16 (half the size on disk, e.g. for shipping inside the
+        package); they are loaded back as float32."""
         from safetensors.torch import save_file
 
         d = Path(directory)
@@ -99,6 +102,8 @@ class KhabarModel(nn.Module):
         (d / "khabar_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
         self.labels.schema.save(d / "schema.yaml")
         state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
+        if half:
+            state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
         save_file(state, str(d / "model.safetensors"), metadata={"format": "pt"})
         tokenizer.save_pretrained(str(d))
 
