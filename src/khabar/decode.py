@@ -28,9 +28,11 @@ class WordSpan:
     score: float
 
 
-def decode_spans(feats: SentenceFeatures, word0: int, probs: torch.Tensor, clitic_probs: torch.Tensor,
-                 labels: LabelSet, text: str) -> list[WordSpan]:
-    """Spans of one sentence from its words' label and clitic probabilities (rows word0..)."""
+def decode_spans(feats: SentenceFeatures, word0: int, probs: torch.Tensor, clitic_probs: torch.Tensor | None,
+                 labels: LabelSet) -> list[WordSpan]:
+    """Spans of one sentence from its words' label and clitic probabilities (rows word0..).
+
+    ``clitic_probs=None`` keeps every span on whole words (models never taught to strip clitics)."""
     best_p, best = probs[word0: word0 + len(feats.words)].max(-1)
     best, best_p = best.tolist(), best_p.tolist()
     names = labels.labels
@@ -42,9 +44,10 @@ def decode_spans(feats: SentenceFeatures, word0: int, probs: torch.Tensor, cliti
             return
         first, last, typ, scores = cur
         w = feats.words[first - word0]
-        allowed = allowed_proclitic_lengths(w)
-        cp = clitic_probs[first]
-        k = max(allowed, key=lambda j: float(cp[j]))
+        k = 0
+        if clitic_probs is not None:
+            cp = clitic_probs[first]
+            k = max(allowed_proclitic_lengths(w), key=lambda j: float(cp[j]))
         start = w.starts[k]
         spans.append(WordSpan(first, last, typ, start, feats.words[last - word0].end, sum(scores) / len(scores)))
 

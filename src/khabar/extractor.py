@@ -35,6 +35,8 @@ class Extractor:
         self.max_length = int(self.config.get("max_length", 256))
         self.stride = int(self.config.get("stride", 64))
         self.batch_tokens = batch_tokens
+        # False when no training data taught the clitic head (e.g. ANERcorp-only): spans keep whole words
+        self.clitics = bool(self.config.get("clitics", True))
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "cpu") -> "Extractor":
@@ -120,7 +122,7 @@ class Extractor:
         probs, clitic_probs = tag_logits.float().softmax(-1).cpu(), clitic_logits.float().softmax(-1).cpu()
         sent_spans: list[list[WordSpan]] = []
         for k, f in enumerate(feats):
-            sent_spans.append(decode_spans(f, b.offsets[k], probs, clitic_probs, labels, texts[f.doc_index]))
+            sent_spans.append(decode_spans(f, b.offsets[k], probs, clitic_probs if self.clitics else None, labels))
         # role head over all (trigger, entity) pairs of each sentence, in one call
         type_index = {t: i for i, t in enumerate(labels.schema.span_labels)}
         pair_rows, trig, ent, tt, et = [], [], [], [], []

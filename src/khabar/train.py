@@ -94,7 +94,8 @@ def evaluate_model(model: KhabarModel, tokenizer, cfg: TrainConfig, dev: list[tu
 
     was_training = model.training
     model.eval()
-    extractor = Extractor(model, tokenizer, {"max_length": cfg.max_length, "stride": cfg.stride})
+    extractor = Extractor(model, tokenizer, {"max_length": cfg.max_length, "stride": cfg.stride,
+                                             "clitics": any(d.clitics for d in cfg.train)})
     results: dict[str, Any] = {}
     selected = []
     for d, docs in dev:
@@ -223,6 +224,7 @@ def train(config: str | Path | dict, resume: bool = False, progress: bool = True
                 state["best_score"] = metrics["score"]
                 state["best_epoch"] = epoch + 1
                 raw.save(out / "best", tokenizer, extra={"max_length": cfg.max_length, "stride": cfg.stride,
+                                                         "clitics": any(d.clitics for d in cfg.train),
                                                          "train_config": cfg.to_dict(), "best": record})
         state["epoch"], state["batch_in_epoch"] = epoch + 1, 0
         save_checkpoint()
