@@ -28,13 +28,42 @@ class WordSpan:
     score: float
 
 
+def bio_transitions(names: tuple[str, ...]) -> torch.Tensor:
+    """``[prev, cur]`` additive scores: 0 where BIO allows the transition, -inf where ``I-X`` would
+    follow anything but ``B-X``/``I-X`` (row ``len(names)`` is the sentence start)."""
+    n = len(names)
+    t = torch.zeros(n + 1, n)
+    for j, cur in enumerate(names):
+        if cur.startswith("I-"):
+            for i in range(n + 1):
+                if i == n or names[i][2:] != cur[2:] or names[i] == "O":
+                    t[i, j] = float("-inf")
+    return t
+
+
+def viterbi_bio(logp: torch.Tensor, trans: torch.Tensor) -> list[int]:
+    """The best label sequence under BIO constraints (no ``I-X`` without its ``B-X``)."""
+    score = logp[0] + trans[-1]
+    back = []
+    for t in range(1, logp.shape[0]):
+        total = score.unsqueeze(1) + trans[:-1]  # [prev, cur]
+        best_prev = total.argmax(0)
+        back.append(best_prev)
+        score = total.gather(0, best_prev.unsqueeze(0)).squeeze(0) + logp[t]
+    path = [int(score.argmax())]
+    for bp in reversed(back):
+        path.append(int(bp[path[-1]]))
+    return path[::-1]
+
+
 def decode_spans(feats: SentenceFeatures, word0: int, probs: torch.Tensor, clitic_probs: torch.Tensor | None,
                  labels: LabelSet) -> list[WordSpan]:
     """Spans of one sentence from its words' label and clitic probabilities (rows word0..).
 
     ``clitic_probs=None`` keeps every span on whole words (models never taught to strip clitics)."""
-    best_p, best = probs[word0: word0 + len(feats.words)].max(-1)
-    best, best_p = best.tolist(), best_p.tolist()
+    sent = probs[word0: word0 + len(feats.words)]
+    best = viterbi_bio(sent.clamp_min(1e-9).log(), bio_transitions(labels.labels))
+    best_p = sent[torch.arange(len(best)), torch.tensor(best)].tolist()
     names = labels.labels
     spans: list[WordSpan] = []
     cur: list | None = None  # [first, last, type, scores]
