@@ -4,7 +4,8 @@
     python scripts/annotate.py check ID [ID...]   # parse + validate specs, print problems and a rendering
     python scripts/annotate.py build              # all specs -> training/data/{train,dev}.jsonl + seed.jsonl
 
-Articles come from training/raw/articles.jsonl (made by scripts/select_articles.py); one spec per
+Articles come from training/raw/articles.jsonl (made by scripts/select_articles.py) and
+training/raw/supplement.jsonl (scripts/add_articles.py); one spec per
 article lives in training/annotations/<ID>.spec (format: khabar.formats.compact). The JSONL files are
 derived: edit the specs, never the JSONL.
 """
@@ -29,8 +30,13 @@ SEED = ROOT / "seeds" / "000_bc5014cbca3bf3a9.gold.jsonl"
 
 
 def load_articles() -> dict[str, dict]:
-    with open(ARTICLES, encoding="utf-8") as f:
-        return {a["id"]: a for a in map(json.loads, f)}
+    """The selected articles plus any hand-picked supplement (scripts/add_articles.py)."""
+    articles = {}
+    for path in (ARTICLES, ARTICLES.with_name("supplement.jsonl")):
+        if path.exists():
+            with open(path, encoding="utf-8") as f:
+                articles.update((a["id"], a) for a in map(json.loads, f))
+    return articles
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -47,7 +53,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def build_doc(article: dict, schema: Schema, specs: Path = SPECS):
     spec = specs / f"{article['id']}.spec"
     return read_compact(spec, article["text"], schema, doc_id=article["id"], date=article["date"],
-                        meta={"source": article["source"]})
+                        meta={"source": article["source"], "title": article["title"]})
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """Counts of the event corpus, as Markdown tables for training/data/README.md.
 
-    python scripts/corpus_stats.py
+    python scripts/corpus_stats.py              # tables for the README
+    python scripts/corpus_stats.py --articles   # the article list (training/data/ARTICLES.md)
 """
 
 import collections
@@ -40,5 +41,17 @@ def main() -> None:
         print(f"| {ev} | {events[ev]:,} | " + ", ".join(f"{r} {roles[(ev, r)]}" for r in rs) + " |")
 
 
+def articles() -> None:
+    print("# Articles of the event corpus\n\nANT v2.1 (Chouigui et al. 2021, Apache-2.0; article copyright stays with the outlets).\n")
+    print("| split | id | date | outlet | title |\n|---|---|---|---|---|")
+    for split in ("train", "dev"):
+        for d in khabar.read(DATA / f"{split}.jsonl"):
+            src = d.meta.get("source", "")
+            outlet = src.split("/")[2] if src.count("/") >= 2 else ""
+            print(f"| {split} | {d.id} | {d.date} | {outlet} | {d.meta.get('title', '')} |")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    articles() if "--articles" in sys.argv else main()

@@ -57,7 +57,9 @@ def test_seed_is_kept_apart():
 
 
 def test_documents_keep_the_article_text_byte_for_byte():
-    articles = {json.loads(l)["id"]: json.loads(l) for l in (ROOT / "training" / "raw" / "articles.jsonl").open(encoding="utf-8")}
+    articles = {json.loads(l)["id"]: json.loads(l) for name in ("articles.jsonl", "supplement.jsonl")
+                if (ROOT / "training" / "raw" / name).exists()
+                for l in (ROOT / "training" / "raw" / name).open(encoding="utf-8")}
     for d in _docs("train") + _docs("dev"):
         a = articles[d.id]
         assert d.text == a["text"] and d.date == a["date"]
