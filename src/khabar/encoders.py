@@ -20,8 +20,10 @@ def pretokenized_lines(texts: Iterable[str]) -> Iterable[str]:
         yield " ".join(w.norm for w in split_words(norm))
 
 
-def train_wordpiece(texts: Iterable[str], vocab_size: int = 16000, min_frequency: int = 2):
-    """A BERT-style fast tokenizer with a WordPiece vocabulary learnt from ``texts``."""
+def train_wordpiece(texts: Iterable[str], vocab_size: int = 16000, min_frequency: int = 2, pretokenized: bool = False):
+    """A BERT-style fast tokenizer with a WordPiece vocabulary learnt from ``texts``.
+
+    ``pretokenized=True``: the texts are already normalised words joined by spaces (a corpus file)."""
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -30,7 +32,7 @@ def train_wordpiece(texts: Iterable[str], vocab_size: int = 16000, min_frequency
     tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=False, strip_accents=False, lowercase=False)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=special)
-    tok.train_from_iterator(pretokenized_lines(texts), trainer=trainer)
+    tok.train_from_iterator(texts if pretokenized else pretokenized_lines(texts), trainer=trainer)
     cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]", special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])

@@ -86,23 +86,15 @@ def step_corpus(out: Path) -> Path:
 
 
 def step_tokenizer(out: Path, corpus: Path, vocab: int):
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
+
+    from khabar.encoders import train_wordpiece
 
     d = out / "tokenizer"
     if (d / "tokenizer.json").exists():
         return PreTrainedTokenizerFast.from_pretrained(str(d))
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=False, strip_accents=False, lowercase=False)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train([str(corpus)], trainers.WordPieceTrainer(vocab_size=vocab, min_frequency=3, special_tokens=special))
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]",
-        special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))])
-    tok.decoder = decoders.WordPiece()
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                                   sep_token="[SEP]", mask_token="[MASK]")
+    with open(corpus, encoding="utf-8") as f:
+        fast = train_wordpiece(f, vocab, min_frequency=3, pretokenized=True)
     fast.save_pretrained(str(d))
     print(f"tokenizer: {len(fast)} pieces")
     return fast
