@@ -187,3 +187,11 @@ def test_interrupted_run_resumes_to_the_same_end(tmp_path, monkeypatch):
     assert _weights(resumed) == _weights(full)
     hist = lambda d: [{k: v for k, v in r.items() if k != "seconds"} for r in json.loads((d / "metrics.json").read_text())["history"]]
     assert hist(resumed) == hist(full)
+
+
+def test_unloadable_encoder_is_a_clear_error(tmp_path):
+    from khabar.model import build_encoder
+
+    (tmp_path / "enc").mkdir()
+    with pytest.raises(ModelError, match="cannot load encoder"):
+        build_encoder(str(tmp_path / "enc"))

@@ -131,9 +131,15 @@ def token_scores(gold: list[Document], pred: list[Document]) -> dict | None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from khabar.config import load_config
     from khabar.train import train
 
-    best = train(args.config, resume=args.resume)
+    cfg = load_config(args.config)
+    if args.encoder:  # resolved like any path given on the command line: against the working directory
+        cfg.encoder = str(Path(args.encoder).resolve()) if Path(args.encoder).exists() else args.encoder
+    if args.output_dir:
+        cfg.output_dir = str(Path(args.output_dir).resolve())
+    best = train(cfg, resume=args.resume)
     print(f"best model: {best}")
     return 0
 
@@ -162,4 +168,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="fine-tune a model from a YAML config")
     p.add_argument("config")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
+    p.add_argument("--encoder", help="override the config's encoder (hub id or local directory)")
+    p.add_argument("--output-dir", help="override the config's output_dir")
     p.set_defaults(func=cmd_train)

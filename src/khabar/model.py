@@ -12,6 +12,7 @@ schema and the label sets, so ``KhabarModel.load`` needs no network.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -153,10 +154,15 @@ def build_encoder(name_or_path: str) -> tuple[nn.Module, Any]:
     """Load an encoder and its fast tokenizer by hub id or local directory (the AraBERT code path)."""
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    config = AutoConfig.from_pretrained(name_or_path)
-    kwargs = {"add_pooling_layer": False} if config.model_type == "bert" else {}
-    encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
-    tokenizer = AutoTokenizer.from_pretrained(name_or_path, use_fast=True)
+    try:
+        config = AutoConfig.from_pretrained(name_or_path)
+        kwargs = {"add_pooling_layer": False} if config.model_type == "bert" else {}
+        encoder = AutoModel.from_pretrained(name_or_path, **kwargs)
+        tokenizer = AutoTokenizer.from_pretrained(name_or_path, use_fast=True)
+    except (OSError, ValueError) as e:  # missing files / unreachable hub; unrecognised model directory
+        raise ModelError(f"cannot load encoder {name_or_path!r}: not a model directory here, and the Hugging Face Hub "
+                         f"could not provide it (offline? HF_HUB_OFFLINE is {os.environ.get('HF_HUB_OFFLINE', 'unset')}): "
+                         f"{str(e).splitlines()[0]}") from None
     if not tokenizer.is_fast:
         raise ModelError(f"{name_or_path}: khabar needs a fast (Rust) tokenizer")
     return encoder, tokenizer

@@ -221,6 +221,8 @@ def main() -> int:
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--w2v-epochs", type=int, default=3)
     p.add_argument("--mlm-minutes", type=float, default=0.0)
+    p.add_argument("--random-twin", action="store_true",
+                   help="also write encoder_random/: same size and vocabulary, random weights (the ablation baseline)")
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -228,6 +230,13 @@ def main() -> int:
     tok = step_tokenizer(out, corpus, args.vocab)
     emb = step_vectors(out, corpus, tok, args.hidden, args.w2v_epochs)
     enc = step_encoder(out, tok, emb, args.hidden, args.layers, args.heads)
+    if args.random_twin and not (out / "encoder_random" / "config.json").exists():
+        import torch
+        from transformers import BertConfig, BertModel
+
+        torch.manual_seed(0)
+        BertModel(BertConfig.from_pretrained(str(enc)), add_pooling_layer=False).save_pretrained(str(out / "encoder_random"))
+        tok.save_pretrained(str(out / "encoder_random"))
     if args.mlm_minutes > 0:
         enc = step_mlm(out, corpus, enc, args.mlm_minutes)
     print(f"encoder: {enc}")
