@@ -84,16 +84,8 @@ class Extractor:
         docs = []
         for i, (text, date, doc_id) in enumerate(items):
             doc = Document(text, tuple(per_doc[i]), tuple(per_doc_events[i]), doc_id, date)
-            docs.append(self._add_values(doc.with_ids()))
+            docs.append(doc.with_ids())
         return docs
-
-    def _add_values(self, doc: Document) -> Document:
-        """Hook for value normalisation (dates, counts); identity until khabar.values exists."""
-        try:
-            from khabar.values import add_values
-        except ImportError:
-            return doc
-        return add_values(doc)
 
     @torch.inference_mode()
     def predict(self, feats: Sequence[SentenceFeatures], texts: Sequence[str]) -> list[tuple[list[Entity], list[Event]]]:
@@ -140,7 +132,8 @@ class Extractor:
                 ent.append((e.first, e.last))
                 tt.append(type_index[t.type])
                 et.append(type_index[e.type])
-            pair_rows.append((len(pair_rows) and pair_rows[-1][1], (pair_rows[-1][1] if pair_rows else 0) + len(pairs)))
+            start = pair_rows[-1][1] if pair_rows else 0
+            pair_rows.append((start, start + len(pairs)))
             per_sentence.append((ents, trigs, pairs))
         role_probs = None
         if trig:
