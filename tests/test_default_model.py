@@ -40,3 +40,10 @@ def test_cli_extract_offline(tmp_path):
     assert r.returncode == 0, r.stderr
     doc = khabar.Document.from_json(r.stdout.splitlines()[0])
     assert doc.events and doc.text == SEED.read_text(encoding="utf-8")
+
+
+def test_output_follows_the_span_rules():
+    from khabar.validate import document_problems
+
+    doc = khabar.analyze(SEED.read_text(encoding="utf-8"))
+    assert document_problems(doc, khabar.Schema.default()) == []

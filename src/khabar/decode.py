@@ -13,7 +13,7 @@ import torch
 
 from khabar.document import Argument, Entity, Event, Span
 from khabar.encoding import LabelSet, SentenceFeatures
-from khabar.text import allowed_proclitic_lengths
+from khabar.text import allowed_proclitic_lengths, is_punctuation
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,13 @@ def decode_spans(feats: SentenceFeatures, word0: int, probs: torch.Tensor, cliti
         if cur is None:
             return
         first, last, typ, scores = cur
+        # GUIDELINES §2: a span starts and ends on letters, never on punctuation
+        while first <= last and is_punctuation(feats.words[first - word0].norm):
+            first += 1
+        while last >= first and is_punctuation(feats.words[last - word0].norm):
+            last -= 1
+        if first > last:
+            return
         w = feats.words[first - word0]
         k = 0
         if clitic_probs is not None:

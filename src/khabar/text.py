@@ -32,6 +32,11 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
+def is_punctuation(word: str) -> bool:
+    """True for a word that is a single punctuation mark or symbol (how split_words emits them)."""
+    return len(word) == 1 and _is_punct(word)
+
+
 @dataclass(frozen=True)
 class Word:
     """A word of normalised text, with its offsets in the original text.
