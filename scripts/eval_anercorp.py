@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import khabar
-from khabar.scoring import evaluate_tags, to_bio
+from khabar.scoring import conll_token_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 ANER = ROOT.parent / "shared" / "data" / "anercorp"
@@ -33,13 +33,10 @@ def main() -> None:
     aner_schema = khabar.Schema.load(ROOT / "configs" / "schema_anercorp.yaml")
     gold = list(khabar.read(ANER / f"ANERCorp_CamelLab_{args.split}.txt", format="conll", schema=aner_schema,
                             span_edges=False))
-    gold_tags, pred_tags = [], []
-    for g, pred in zip(gold, extractor.pipe([d.text for d in gold], batch_size=128)):
-        ents = tuple(replace(e, type=TO_ANER[e.type]) for e in pred.entities if e.type in TO_ANER)
-        sentences = [[tuple(t) for t in g.meta["tokens"]]]
-        gold_tags.extend(to_bio(g, sentences))
-        pred_tags.extend(to_bio(replace(pred, entities=ents, events=()), sentences))
-    scores = evaluate_tags(gold_tags, pred_tags)
+    preds = [replace(p, entities=tuple(replace(e, type=TO_ANER[e.type]) for e in p.entities if e.type in TO_ANER),
+                     events=())
+             for p in extractor.pipe([d.text for d in gold], batch_size=128, ids=[d.id for d in gold])]
+    scores = conll_token_scores(gold, preds)
     if args.json:
         print(json.dumps(scores, indent=1))
     else:

@@ -73,7 +73,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from khabar.formats import read
-    from khabar.scoring import evaluate
+    from khabar.scoring import conll_token_scores, evaluate
 
     if args.model:
         from khabar.extractor import Extractor
@@ -92,7 +92,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         schema = None
     report = evaluate(gold, pred, schema=schema)
     result = report.to_dict()
-    tags = token_scores(gold, pred)
+    tags = conll_token_scores(gold, pred)
     if tags is not None:
         result["tokens"] = tags
     if args.json:
@@ -113,21 +113,6 @@ def _conll_options(args: argparse.Namespace, path: str | None = None) -> dict:
     if (args.format or detect_format(path or args.data)) != "conll":
         return {}
     return {"corpus": args.corpus, "span_edges": not args.lenient_edges}
-
-
-def token_scores(gold: list[Document], pred: list[Document]) -> dict | None:
-    """seqeval default/strict scores when the gold documents carry CoNLL token boundaries."""
-    from khabar.scoring import evaluate_tags, to_bio
-
-    if not gold or not all("tokens" in d.meta for d in gold):
-        return None
-    by_id = {d.id: d for d in pred}
-    gold_tags, pred_tags = [], []
-    for g in gold:
-        sentences = [[tuple(t) for t in g.meta["tokens"]]]
-        gold_tags.extend(to_bio(g, sentences))
-        pred_tags.extend(to_bio(by_id[g.id], sentences))
-    return evaluate_tags(gold_tags, pred_tags)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ natural words (as AraBERT was pretrained) while spans can start inside a word.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Sequence
 
 from khabar.document import Document, Span
@@ -31,9 +32,14 @@ class LabelSet:
         labels = ("O",) + tuple(f"{p}-{t}" for t in schema.span_labels for p in ("B", "I"))
         return cls(schema, labels, ("-",) + schema.all_roles)
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
         return {lab: i for i, lab in enumerate(self.labels)}
+
+    @cached_property
+    def type_index(self) -> dict[str, int]:
+        """Span type (entity or event type) -> its row in the role head's type embedding."""
+        return {t: i for i, t in enumerate(self.schema.span_labels)}
 
     def is_event(self, span_type: str) -> bool:
         return span_type in self.schema.event_types

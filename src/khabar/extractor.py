@@ -116,7 +116,7 @@ class Extractor:
         for k, f in enumerate(feats):
             sent_spans.append(decode_spans(f, b.offsets[k], probs, clitic_probs if self.clitics else None, labels))
         # role head over all (trigger, entity) pairs of each sentence, in one call
-        type_index = {t: i for i, t in enumerate(labels.schema.span_labels)}
+        type_index = labels.type_index
         pair_rows, trig, ent, tt, et = [], [], [], [], []
         per_sentence = []
         for k, spans in enumerate(sent_spans):

@@ -286,3 +286,18 @@ def evaluate_tags(gold_tag_seqs: Sequence[Sequence[str]], pred_tag_seqs: Sequenc
                          for t, r in report.items() if not t.endswith(" avg")},
         }
     return result
+
+
+def conll_token_scores(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, Any] | None:
+    """seqeval default/strict scores of ``pred`` on the CoNLL tokens the gold documents carry
+    (``meta["tokens"]``, set by the CoNLL reader); None when the gold is not token-level data.
+    Documents are paired by id."""
+    if not gold or not all("tokens" in d.meta for d in gold):
+        return None
+    by_id = {d.id: d for d in pred}
+    gold_tags, pred_tags = [], []
+    for g in gold:
+        sentences = [[tuple(t) for t in g.meta["tokens"]]]
+        gold_tags.extend(to_bio(g, sentences))
+        pred_tags.extend(to_bio(by_id[g.id], sentences))
+    return evaluate_tags(gold_tags, pred_tags)

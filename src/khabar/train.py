@@ -57,7 +57,7 @@ def compute_loss(model: KhabarModel, feats: list[SentenceFeatures], tokenizer, c
     allowed = torch.zeros((words.shape[0], n_labels), dtype=torch.bool)
     strip = torch.full((words.shape[0],), -100, dtype=torch.long)
     trig, ent, tt, et, role = [], [], [], [], []
-    type_index = {t: i for i, t in enumerate(model.labels.schema.span_labels)}
+    type_index = model.labels.type_index
     for k, f in enumerate(feats):
         w0 = b.offsets[k]
         for i, ok in enumerate(f.allowed):

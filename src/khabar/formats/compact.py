@@ -36,9 +36,14 @@ class _Sentence:
     entities: dict[tuple[str, int], Entity] = field(default_factory=dict)
 
 
+def _occurrences(text: str, surface: str) -> list[int]:
+    """Start of every match of ``surface`` in ``text``, overlapping ones included."""
+    return [m.start() for m in re.finditer(f"(?={re.escape(surface)})", text)]
+
+
 def _find(sentence: Span, surface: str, occurrence: int | None) -> tuple[int | None, str | None]:
     """Absolute start of the surface's occurrence in the sentence, or an error message."""
-    hits = [m.start() for m in re.finditer(f"(?={re.escape(surface)})", sentence.text)]
+    hits = _occurrences(sentence.text, surface)
     if not hits:
         return None, f"{surface!r} does not occur in sentence"
     if occurrence is None:
@@ -144,7 +149,7 @@ def render_compact(doc: Document) -> str:
         lines.append(f"@S{n}")
 
         def ref(span_text: str, start: int) -> str:
-            hits = [m.start() + s.start for m in re.finditer(f"(?={re.escape(span_text)})", s.text)]
+            hits = [h + s.start for h in _occurrences(s.text, span_text)]
             return span_text if len(hits) == 1 else f"{span_text}@{hits.index(start) + 1}"
 
         for e in ents:
